@@ -19,6 +19,13 @@ pub enum Error {
     /// The database file has a layout this version cannot read or migrate.
     #[error("schema: {0}")]
     Schema(String),
+    /// A list delta names a base version that is not stored (deleted meanwhile); the caller
+    /// writes the full value instead.
+    #[error("delta base {base_version} of channel {channel:?} is not stored")]
+    DeltaBaseMissing {
+        channel: String,
+        base_version: String,
+    },
     /// The shared transaction of a group commit failed; nothing of it was written.
     #[error("commit failed: {0}")]
     Batch(String),
@@ -43,6 +50,7 @@ impl Error {
             Error::Json { .. } => "FLG_INVALID_JSON",
             Error::InvalidArgument(_) => "FLG_INVALID_ARGUMENT",
             Error::Schema(_) => "FLG_SCHEMA",
+            Error::DeltaBaseMissing { .. } => "FLG_DELTA_BASE_MISSING",
             Error::Io(_) => "FLG_IO",
         }
     }

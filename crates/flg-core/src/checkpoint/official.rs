@@ -156,7 +156,7 @@ pub fn import_if_present(
             }
             let versions_text = Value::Object(new_versions.clone()).to_string();
             checkpoint.insert("channel_versions".into(), Value::Object(new_versions));
-            let body = Value::Object(checkpoint).to_string();
+            let body = Value::Object(checkpoint).to_string().into_bytes();
             insert_checkpoint.execute(params![
                 thread_id,
                 ns,

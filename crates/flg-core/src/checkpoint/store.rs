@@ -348,6 +348,19 @@ fn apply_put(conn: &Connection, put: &PutCheckpoint) -> Result<()> {
             ))
         })?;
         let key = version_key(version, &blob.channel)?;
+        if let Some(base) = &blob.base_version {
+            let exists = conn
+                .prepare_cached(
+                    "SELECT 1 FROM flg_blobs WHERE thread_id = ?1 AND checkpoint_ns = ?2 AND channel = ?3 AND version = ?4",
+                )?
+                .exists(params![put.thread_id, put.checkpoint_ns, blob.channel, base])?;
+            if !exists {
+                return Err(Error::DeltaBaseMissing {
+                    channel: blob.channel.clone(),
+                    base_version: base.clone(),
+                });
+            }
+        }
         insert_blob.execute(params![
             put.thread_id,
             put.checkpoint_ns,
@@ -431,11 +444,19 @@ fn checkpoint_from_row(row: &Row<'_>) -> Result<(CheckpointRow, Map<String, Valu
         checkpoint_id: row.get(2)?,
         parent_checkpoint_id: row.get(3)?,
         checkpoint_type: row.get(4)?,
-        checkpoint: row.get(5)?,
-        metadata: row.get(6)?,
+        checkpoint: bytes_column(row, 5)?,
+        metadata: bytes_column(row, 6)?,
     };
     let versions = parse_versions(&row.get::<_, String>(7)?, &checkpoint.checkpoint_id)?;
     Ok((checkpoint, versions))
+}
+
+/// BLOB or TEXT as bytes: files written by other tools may store JSON either way.
+fn bytes_column(row: &Row<'_>, idx: usize) -> Result<Vec<u8>> {
+    Ok(match row.get_ref(idx)? {
+        rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b.to_vec(),
+        _ => Vec::new(),
+    })
 }
 
 fn load_tuple(

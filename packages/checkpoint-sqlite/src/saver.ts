@@ -1,0 +1,339 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import {
+  BaseCheckpointSaver,
+  WRITES_IDX_MAP,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointListOptions,
+  type CheckpointMetadata,
+  type CheckpointPendingWrite,
+  type CheckpointTuple,
+  type DeltaChannelHistory,
+  type PendingWrite,
+  type SerializerProtocol,
+} from "@langchain/langgraph-checkpoint";
+
+import { describeLocation, FlgCheckpointError, fromNativeError, type FlgErrorLocation } from "./errors.js";
+import { ListDeltaTracker } from "./list-delta.js";
+import {
+  openNativeStore,
+  type NativeBlobRow,
+  type NativeChannelBlob,
+  type NativeStore,
+  type NativeTupleRow,
+  type NativeWriteRow,
+} from "./native.js";
+import { FastJsonPlusSerializer } from "./serde/fast-serializer.js";
+import { nextChannelVersion } from "./versions.js";
+
+/** Options of {@link SqliteSaver}. */
+export interface SqliteSaverOptions {
+  /** Database file, or ":memory:" (the default) for a private in-memory database. */
+  path?: string;
+  /** Serializer; defaults to the JsonPlus-compatible {@link FastJsonPlusSerializer}. */
+  serde?: SerializerProtocol;
+  /** How long a write waits for another process's lock, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+  /**
+   * SQLite `synchronous`: "normal" (default; with WAL a process crash loses nothing, a power cut
+   * may lose the last commits), "full" (sync every commit) or "off".
+   */
+  synchronous?: "normal" | "full" | "off";
+  /** Import the tables of the official SqliteSaver found in the file (after a backup copy). Default true. */
+  importOfficial?: boolean;
+  /** Store list-valued channels that only grew as deltas of the previous value. Default true. */
+  listDeltas?: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+const DELTA_TYPE = "flg_list_delta";
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A better-sqlite3 `Database` (what the official SqliteSaver's constructor takes) exposes its file as `name`. */
+function isDatabaseHandle(value: unknown): value is { name: string; prepare: unknown } {
+  return typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string" && typeof (value as { prepare?: unknown }).prepare === "function";
+}
+
+/**
+ * Drop-in replacement for `SqliteSaver` from `@langchain/langgraph-checkpoint-sqlite`, on a Rust
+ * (rusqlite) store: writes only the channels that changed, never blocks the event loop, and reads
+ * and writes the JsonPlus format.
+ */
+export class SqliteSaver extends BaseCheckpointSaver {
+  private readonly store: NativeStore;
+  private readonly fast: FastJsonPlusSerializer | undefined;
+  private readonly deltas: ListDeltaTracker | undefined;
+
+  constructor(pathOrOptions: string | SqliteSaverOptions | { name: string } = {}, serde?: SerializerProtocol) {
+    const options: SqliteSaverOptions =
+      typeof pathOrOptions === "string"
+        ? { path: pathOrOptions }
+        : isDatabaseHandle(pathOrOptions)
+          ? { path: pathOrOptions.name }
+          : (pathOrOptions as SqliteSaverOptions);
+    const serializer = serde ?? options.serde ?? new FastJsonPlusSerializer();
+    super(serializer);
+    this.fast = serializer instanceof FastJsonPlusSerializer ? serializer : undefined;
+    this.deltas = options.listDeltas === false || this.fast === undefined ? undefined : new ListDeltaTracker();
+    try {
+      this.store = openNativeStore(options.path ?? ":memory:", {
+        busyTimeoutMs: options.busyTimeoutMs,
+        synchronous: options.synchronous,
+        importOfficial: options.importOfficial,
+      });
+    } catch (err) {
+      throw fromNativeError(err, {});
+    }
+  }
+
+  /** Same entry point as the official saver: a file path or ":memory:". */
+  static fromConnString(connStringOrLocalPath: string, options: Omit<SqliteSaverOptions, "path"> = {}): SqliteSaver {
+    return new SqliteSaver({ ...options, path: connStringOrLocalPath });
+  }
+
+  /** Kept for compatibility with the official saver; the schema is created and migrated on open. */
+  setup(): void {}
+
+  /** Path of the database file, or null in memory. */
+  get path(): string | null {
+    return this.store.path;
+  }
+
+  /** Closes the database once pending operations finish. */
+  close(): void {
+    this.store.close();
+  }
+
+  override getNextVersion(current: string | number | undefined): string {
+    return nextChannelVersion(current);
+  }
+
+  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const { thread_id, checkpoint_ns = "", checkpoint_id } = config.configurable ?? {};
+    if (thread_id === undefined || thread_id === null) return undefined;
+    const location = { threadId: String(thread_id), checkpointNs: checkpoint_ns, checkpointId: checkpoint_id };
+    let row: NativeTupleRow | null;
+    try {
+      row = await this.store.getTuple(String(thread_id), checkpoint_ns, checkpoint_id || null);
+    } catch (err) {
+      throw fromNativeError(err, location);
+    }
+    return row ? this.toTuple(row) : undefined;
+  }
+
+  async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    const { limit, before, filter } = options ?? {};
+    const threadId = config.configurable?.thread_id;
+    const checkpointNs = config.configurable?.checkpoint_ns;
+    const definedFilter = Object.fromEntries(Object.entries(filter ?? {}).filter(([, value]) => value !== undefined));
+    let remaining = limit && limit > 0 ? limit : undefined;
+    let offset = 0;
+    for (;;) {
+      let page;
+      try {
+        page = await this.store.list({
+          threadId: threadId === undefined || threadId === null ? undefined : String(threadId),
+          checkpointNs: checkpointNs ?? undefined,
+          before: before?.configurable?.checkpoint_id ?? undefined,
+          filter: Object.keys(definedFilter).length > 0 ? this.stringifyFilter(definedFilter) : undefined,
+          limit: remaining,
+          offset,
+        });
+      } catch (err) {
+        throw fromNativeError(err, { threadId });
+      }
+      for (const row of page.tuples) yield await this.toTuple(row);
+      if (remaining !== undefined) {
+        remaining -= page.tuples.length;
+        if (remaining <= 0) return;
+      }
+      if (page.nextOffset === null || page.nextOffset === undefined) return;
+      offset = page.nextOffset;
+    }
+  }
+
+  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+    if (!config.configurable) throw new FlgCheckpointError("FLG_INVALID_ARGUMENT", "Empty configuration supplied.");
+    const { thread_id, checkpoint_ns = "", checkpoint_id: parentId } = config.configurable;
+    if (thread_id === undefined || thread_id === null || thread_id === "")
+      throw new FlgCheckpointError("FLG_INVALID_ARGUMENT", 'Missing "thread_id" field in passed "config.configurable".');
+    const threadId = String(thread_id);
+    const base: FlgErrorLocation = { threadId, checkpointNs: checkpoint_ns, checkpointId: checkpoint.id };
+
+    // Everything is serialized before the single native call: a value that cannot be stored
+    // fails here, and nothing of this checkpoint reaches the database.
+    const values = checkpoint.channel_values ?? {};
+    const pendingDeltas: Array<() => void> = [];
+    const blobs: NativeChannelBlob[] = [];
+    for (const channel of Object.keys(newVersions)) {
+      if (!(channel in checkpoint.channel_versions)) continue;
+      const version = String(checkpoint.channel_versions[channel]);
+      if (!Object.prototype.hasOwnProperty.call(values, channel)) {
+        blobs.push({ channel, blobType: "empty", value: EMPTY });
+        this.deltas?.forget(ListDeltaTracker.key(threadId, checkpoint_ns, channel));
+        continue;
+      }
+      const value = values[channel];
+      const location = { ...base, channel };
+      const deltaKey = ListDeltaTracker.key(threadId, checkpoint_ns, channel);
+      const plan = this.deltas && Array.isArray(value) ? this.deltas.plan(deltaKey, value) : undefined;
+      if (plan) {
+        const bytes = this.serializeJson(plan.appended, location);
+        blobs.push({ channel, blobType: DELTA_TYPE, value: bytes, baseVersion: plan.baseVersion, prefixLen: plan.prefixLen });
+        pendingDeltas.push(() => this.deltas?.recordDelta(deltaKey, version, value as unknown[], bytes.byteLength));
+        continue;
+      }
+      const [type, bytes] = await this.serialize(value, location);
+      blobs.push({ channel, blobType: type, value: bytes });
+      if (this.deltas && Array.isArray(value) && type === "json") {
+        pendingDeltas.push(() => this.deltas?.recordFull(deltaKey, version, value as unknown[], bytes.byteLength));
+      } else this.deltas?.forget(deltaKey);
+    }
+    const [checkpointType, checkpointBytes] = await this.serialize({ ...checkpoint, channel_values: {} }, { ...base, channel: "(checkpoint)" });
+    const [, metadataBytes] = await this.serialize(metadata, { ...base, channel: "(metadata)" });
+    const row = {
+      threadId,
+      checkpointNs: checkpoint_ns,
+      checkpointId: checkpoint.id,
+      parentCheckpointId: parentId || undefined,
+      checkpointType,
+      checkpoint: checkpointBytes,
+      metadata: metadataBytes,
+      channelVersions: JSON.stringify(checkpoint.channel_versions),
+      blobs,
+    };
+    try {
+      await this.store.put(row);
+    } catch (err) {
+      const mapped = fromNativeError(err, base);
+      if (!(mapped instanceof FlgCheckpointError && mapped.code === "FLG_DELTA_BASE_MISSING")) throw mapped;
+      // The base of a delta disappeared (thread deleted elsewhere): write full values instead.
+      this.deltas?.forgetThread(threadId);
+      return this.put(config, checkpoint, metadata, newVersions);
+    }
+    for (const record of pendingDeltas) record();
+    return { configurable: { thread_id: threadId, checkpoint_ns, checkpoint_id: checkpoint.id } };
+  }
+
+  async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ""): Promise<void> {
+    if (!config.configurable) throw new FlgCheckpointError("FLG_INVALID_ARGUMENT", "Empty configuration supplied.");
+    const { thread_id, checkpoint_ns = "", checkpoint_id } = config.configurable;
+    if (!thread_id) throw new FlgCheckpointError("FLG_INVALID_ARGUMENT", "Missing thread_id field in config.configurable.");
+    if (!checkpoint_id) throw new FlgCheckpointError("FLG_INVALID_ARGUMENT", "Missing checkpoint_id field in config.configurable.");
+    const base: FlgErrorLocation = { threadId: String(thread_id), checkpointNs: checkpoint_ns, checkpointId: checkpoint_id, taskId };
+    const items = [];
+    for (let idx = 0; idx < writes.length; idx += 1) {
+      const [channel, value] = writes[idx];
+      const [writeType, bytes] = await this.serialize(value, { ...base, channel });
+      items.push({ idx: (WRITES_IDX_MAP as Record<string, number>)[channel] ?? idx, channel, writeType, value: bytes });
+    }
+    try {
+      await this.store.putWrites({
+        threadId: String(thread_id),
+        checkpointNs: checkpoint_ns,
+        checkpointId: checkpoint_id,
+        taskId,
+        taskPath,
+        // LangGraph's rule: special channels (errors, interrupts...) replace; others insert-if-absent.
+        replace: writes.every(([channel]) => channel in WRITES_IDX_MAP),
+        writes: items,
+      });
+    } catch (err) {
+      throw fromNativeError(err, base);
+    }
+  }
+
+  async deleteThread(threadId: string): Promise<void> {
+    this.deltas?.forgetThread(String(threadId));
+    try {
+      await this.store.deleteThread(String(threadId));
+    } catch (err) {
+      throw fromNativeError(err, { threadId });
+    }
+  }
+
+  override async getDeltaChannelHistory(options: { config: RunnableConfig; channels: string[] }): Promise<Record<string, DeltaChannelHistory>> {
+    const { config, channels } = options;
+    if (channels.length === 0) return {};
+    const { thread_id, checkpoint_ns = "", checkpoint_id } = config.configurable ?? {};
+    const result: Record<string, DeltaChannelHistory> = {};
+    if (thread_id === undefined || thread_id === null) {
+      for (const channel of channels) result[channel] = { writes: [] };
+      return result;
+    }
+    let histories;
+    try {
+      histories = await this.store.deltaChannelHistory(String(thread_id), checkpoint_ns, checkpoint_id || null, channels);
+    } catch (err) {
+      throw fromNativeError(err, { threadId: String(thread_id), checkpointNs: checkpoint_ns, checkpointId: checkpoint_id });
+    }
+    for (const history of histories) {
+      const entry: DeltaChannelHistory = { writes: await Promise.all(history.writes.map((w) => this.toPendingWrite(w))) };
+      if (history.seed) entry.seed = await this.deserialize(history.seed.blobType, history.seed.value, { channel: history.channel });
+      result[history.channel] = entry;
+    }
+    return result;
+  }
+
+  private async toTuple(row: NativeTupleRow): Promise<CheckpointTuple> {
+    const c = row.checkpoint;
+    const location = { threadId: c.threadId, checkpointNs: c.checkpointNs, checkpointId: c.checkpointId };
+    const checkpoint = (await this.deserialize(c.checkpointType, c.checkpoint, { ...location, channel: "(checkpoint)" })) as Checkpoint;
+    const channelValues: Record<string, unknown> = {};
+    for (const blob of row.blobs) channelValues[blob.channel] = await this.deserializeBlob(blob, location);
+    checkpoint.channel_values = channelValues;
+    const metadata = (await this.deserialize(c.checkpointType, c.metadata, { ...location, channel: "(metadata)" })) as CheckpointMetadata;
+    const pendingWrites: CheckpointPendingWrite[] = [];
+    for (const write of row.writes) pendingWrites.push(await this.toPendingWrite(write));
+    const tuple: CheckpointTuple = {
+      config: { configurable: { thread_id: c.threadId, checkpoint_ns: c.checkpointNs, checkpoint_id: c.checkpointId } },
+      checkpoint,
+      metadata,
+      pendingWrites,
+    };
+    if (c.parentCheckpointId) {
+      tuple.parentConfig = { configurable: { thread_id: c.threadId, checkpoint_ns: c.checkpointNs, checkpoint_id: c.parentCheckpointId } };
+    }
+    return tuple;
+  }
+
+  private async toPendingWrite(write: NativeWriteRow): Promise<CheckpointPendingWrite> {
+    return [write.taskId, write.channel, await this.deserialize(write.writeType, write.value, { taskId: write.taskId, channel: write.channel })];
+  }
+
+  private deserializeBlob(blob: NativeBlobRow, location: FlgErrorLocation): Promise<unknown> | unknown {
+    return this.deserialize(blob.blobType, blob.value, { ...location, channel: blob.channel });
+  }
+
+  private async serialize(value: unknown, location: FlgErrorLocation): Promise<[string, Buffer]> {
+    try {
+      const [type, bytes] = this.fast ? this.fast.dumpsTypedSync(value) : await this.serde.dumpsTyped(value);
+      return [type, toBuffer(bytes)];
+    } catch (err) {
+      throw new FlgCheckpointError("FLG_SERIALIZE", `cannot store ${describeLocation(location)}: ${(err as Error).message}`, location, { cause: err });
+    }
+  }
+
+  private serializeJson(value: unknown, location: FlgErrorLocation): Buffer {
+    try {
+      return Buffer.from(this.fast!.stringify(value), "utf8");
+    } catch (err) {
+      throw new FlgCheckpointError("FLG_SERIALIZE", `cannot store ${describeLocation(location)}: ${(err as Error).message}`, location, { cause: err });
+    }
+  }
+
+  private async deserialize(type: string, bytes: Buffer, location: FlgErrorLocation): Promise<unknown> {
+    try {
+      return await this.serde.loadsTyped(type, bytes);
+    } catch (err) {
+      throw new FlgCheckpointError("FLG_DESERIALIZE", `cannot read ${describeLocation(location)}: ${(err as Error).message}`, location, { cause: err });
+    }
+  }
+
+  private stringifyFilter(filter: Record<string, unknown>): string {
+    return this.fast ? this.fast.stringify(filter) : JSON.stringify(filter);
+  }
+}
