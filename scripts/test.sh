@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds the Rust core (release) and every package, then runs all tests:
+# cargo fmt/clippy/test for the crates, tsc + vitest for each package, and checks that the
+# committed napi loader is what the build generates.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-pnpm.sh
+
+pnpm install --frozen-lockfile
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+pnpm turbo run build
+# The generated loader/typings are committed; a stale copy fails here.
+git diff --exit-code -- packages/core/index.js packages/core/index.d.ts
+pnpm turbo run test --concurrency=1
