@@ -1,7 +1,9 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import {
   BaseCheckpointSaver,
+  TASKS,
   WRITES_IDX_MAP,
+  maxChannelVersion,
   type ChannelVersions,
   type Checkpoint,
   type CheckpointListOptions,
@@ -107,7 +109,7 @@ export class SqliteSaver extends BaseCheckpointSaver {
     this.store.close();
   }
 
-  override getNextVersion(current: string | number | undefined): string {
+  override getNextVersion(current: number | undefined): number {
     return nextChannelVersion(current);
   }
 
@@ -285,6 +287,7 @@ export class SqliteSaver extends BaseCheckpointSaver {
     const channelValues: Record<string, unknown> = {};
     for (const blob of row.blobs) channelValues[blob.channel] = await this.deserializeBlob(blob, location);
     checkpoint.channel_values = channelValues;
+    if (checkpoint.v < 4 && c.parentCheckpointId) await this.migratePendingSends(checkpoint, c);
     const metadata = (await this.deserialize(c.checkpointType, c.metadata, { ...location, channel: "(metadata)" })) as CheckpointMetadata;
     const pendingWrites: CheckpointPendingWrite[] = [];
     for (const write of row.writes) pendingWrites.push(await this.toPendingWrite(write));
@@ -298,6 +301,24 @@ export class SqliteSaver extends BaseCheckpointSaver {
       tuple.parentConfig = { configurable: { thread_id: c.threadId, checkpoint_ns: c.checkpointNs, checkpoint_id: c.parentCheckpointId } };
     }
     return tuple;
+  }
+
+  /**
+   * Checkpoints older than format v4 kept `Send`s as writes of the parent checkpoint; LangGraph
+   * expects them as the `__pregel_tasks` channel value (as the official savers migrate them).
+   */
+  private async migratePendingSends(checkpoint: Checkpoint, row: NativeTupleRow["checkpoint"]): Promise<void> {
+    let parent: NativeTupleRow | null;
+    try {
+      parent = await this.store.getTuple(row.threadId, row.checkpointNs, row.parentCheckpointId ?? null);
+    } catch (err) {
+      throw fromNativeError(err, { threadId: row.threadId, checkpointId: row.parentCheckpointId ?? undefined });
+    }
+    const sends = (parent?.writes ?? []).filter((write) => write.channel === TASKS);
+    if (sends.length === 0) return;
+    checkpoint.channel_values[TASKS] = await Promise.all(sends.map((write) => this.deserialize(write.writeType, write.value, { channel: TASKS })));
+    const versions = Object.values(checkpoint.channel_versions);
+    checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
   }
 
   private async toPendingWrite(write: NativeWriteRow): Promise<CheckpointPendingWrite> {

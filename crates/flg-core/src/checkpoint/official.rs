@@ -3,10 +3,10 @@
 //! every thread. The file is first copied with `VACUUM INTO`; the official tables are left as
 //! they were.
 //!
-//! Versions: the official saver counts channel versions with integers, which collide between
-//! forks of a thread. Ours are LangGraph-Postgres-style strings (`<32-digit counter>.<suffix>`),
-//! unique per value, so integers are rewritten here — in `channel_versions` and in
-//! `versions_seen` — to the same string form.
+//! Versions: the official saver counts channel versions with integers, which repeat between
+//! forks of a thread, while we store a value once per version. The first value seen under an
+//! integer keeps it; a different value under the same integer (a fork) gets `n + k/1000`, in
+//! `channel_versions` and in the `versions_seen` entries that pointed at it.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
@@ -137,19 +137,20 @@ pub fn import_if_present(
                 let renamed =
                     renamer.rename(&thread_id, &ns, channel, version, serialized.as_deref());
                 if let Some(bytes) = serialized {
-                    insert_blob.execute(params![thread_id, ns, channel, renamed, bytes])?;
+                    let key = super::store::version_key(&renamed, channel)?;
+                    insert_blob.execute(params![thread_id, ns, channel, key, bytes])?;
                 }
-                new_versions.insert(channel.clone(), Value::String(renamed));
+                new_versions.insert(channel.clone(), renamed);
             }
             if let Some(Value::Object(seen)) = checkpoint.get_mut("versions_seen") {
                 for per_node in seen.values_mut() {
                     if let Value::Object(per_channel) = per_node {
                         for (channel, version) in per_channel.iter_mut() {
-                            let same = old_versions.get(channel) == Some(&*version);
-                            *version = Value::String(match (same, new_versions.get(channel)) {
-                                (true, Some(Value::String(current))) => current.clone(),
-                                _ => plain_version(version),
-                            });
+                            if old_versions.get(channel) == Some(&*version) {
+                                if let Some(current) = new_versions.get(channel) {
+                                    *version = current.clone();
+                                }
+                            }
                         }
                     }
                 }
@@ -212,21 +213,12 @@ fn backup(conn: &Connection, path: &Path) -> Result<PathBuf> {
     Ok(target)
 }
 
-fn plain_version(version: &Value) -> String {
-    match version {
-        Value::Number(n) => format!("{:032}.{:016}", n.as_f64().unwrap_or(0.0) as u64, 0),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Gives each (channel, integer version, value) of a thread one string version: the first value
-/// seen for an integer keeps suffix 0, a different value under the same integer (a fork) gets
-/// the next suffix.
+/// Gives each (channel, integer version, value) of a thread one version: the first value seen
+/// under an integer keeps it, a different value under the same integer (a fork) gets `n + k/1000`.
 #[derive(Default)]
 struct VersionRenamer {
-    assigned: HashMap<(String, String, String, String, u64), String>,
-    suffixes: HashMap<(String, String, String, String), u64>,
+    assigned: HashMap<(String, String, String, String, u64), Value>,
+    forks: HashMap<(String, String, String, String), u32>,
 }
 
 impl VersionRenamer {
@@ -237,35 +229,37 @@ impl VersionRenamer {
         channel: &str,
         version: &Value,
         value: Option<&[u8]>,
-    ) -> String {
-        if let Value::String(s) = version {
-            return s.clone();
-        }
-        let base = plain_version(version);
+    ) -> Value {
+        let Some(number) = version.as_f64() else {
+            return version.clone();
+        };
         let mut hasher = DefaultHasher::new();
         value.hash(&mut hasher);
-        let fingerprint = hasher.finish();
-        let key = (
+        let base = (
             thread.to_owned(),
             ns.to_owned(),
             channel.to_owned(),
-            base.clone(),
+            version.to_string(),
         );
-        if let Some(found) = self.assigned.get(&(
-            key.0.clone(),
-            key.1.clone(),
-            key.2.clone(),
-            key.3.clone(),
-            fingerprint,
-        )) {
+        let key = (
+            base.0.clone(),
+            base.1.clone(),
+            base.2.clone(),
+            base.3.clone(),
+            hasher.finish(),
+        );
+        if let Some(found) = self.assigned.get(&key) {
             return found.clone();
         }
-        let suffix = self.suffixes.entry(key.clone()).or_insert(0);
-        let counter = &base[..32];
-        let renamed = format!("{counter}.{:016}", *suffix);
-        *suffix += 1;
-        self.assigned
-            .insert((key.0, key.1, key.2, key.3, fingerprint), renamed.clone());
+        let forks = self.forks.entry(base).or_insert(0);
+        let renamed = if *forks == 0 {
+            version.clone()
+        } else {
+            serde_json::Number::from_f64(number + f64::from(*forks) / 1000.0)
+                .map_or_else(|| version.clone(), Value::Number)
+        };
+        *forks += 1;
+        self.assigned.insert(key, renamed.clone());
         renamed
     }
 }
