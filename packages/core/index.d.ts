@@ -34,8 +34,16 @@ export declare class NativeCheckpointStore {
 /** A stored channel value. */
 export interface BindingBlobRow {
   channel: string
+  /** Storage key of the version. */
+  version: string
   blobType: string
   value: Buffer
+  /** List deltas spliced onto the stored full value (0 when stored whole). */
+  deltaDepth: number
+  /** Bytes of the full value the delta chain starts from. */
+  snapshotBytes: number
+  /** Bytes of the deltas on it. */
+  deltaBytes: number
 }
 
 /** A serialized channel value to store with a checkpoint. */

@@ -119,8 +119,16 @@ pub struct BindingCheckpointRow {
 #[napi(object)]
 pub struct BindingBlobRow {
     pub channel: String,
+    /// Storage key of the version.
+    pub version: String,
     pub blob_type: String,
     pub value: Buffer,
+    /// List deltas spliced onto the stored full value (0 when stored whole).
+    pub delta_depth: u32,
+    /// Bytes of the full value the delta chain starts from.
+    pub snapshot_bytes: f64,
+    /// Bytes of the deltas on it.
+    pub delta_bytes: f64,
 }
 
 /// A stored pending write.
@@ -174,8 +182,14 @@ pub struct BindingDeltaChannelHistory {
 fn blob_to_js(blob: BlobRow) -> BindingBlobRow {
     BindingBlobRow {
         channel: blob.channel,
+        version: blob.version,
         blob_type: blob.blob_type,
         value: blob.value.into(),
+        delta_depth: blob.delta_depth,
+        #[allow(clippy::cast_precision_loss)] // byte counts stay far below 2^53
+        snapshot_bytes: blob.snapshot_bytes as f64,
+        #[allow(clippy::cast_precision_loss)]
+        delta_bytes: blob.delta_bytes as f64,
     }
 }
 
@@ -482,11 +496,16 @@ impl NativeCheckpointStore {
 
     /// Releases the database once running tasks finish; later calls fail with FLG_CLOSED.
     #[napi]
-    pub fn close(&self) {
-        self.store
+    pub fn close(&self) -> napi::Result<()> {
+        let store = self
+            .store
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
+        match store {
+            Some(store) => guarded("close", || store.checkpoint_wal()),
+            None => Ok(()),
+        }
     }
 
     /// Path of the database file, null in memory.

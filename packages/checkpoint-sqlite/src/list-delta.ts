@@ -54,6 +54,11 @@ export class ListDeltaTracker {
     this.remember(key, { version, items: value.slice(), depth: 0, snapshotBytes: bytes, deltaBytes: 0 });
   }
 
+  /** A value read back from the store: the next write that extends it can be a delta of it. */
+  recordRead(key: string, version: string, value: unknown[], chain: { depth: number; snapshotBytes: number; deltaBytes: number }): void {
+    this.remember(key, { version, items: value.slice(), depth: chain.depth, snapshotBytes: chain.snapshotBytes, deltaBytes: chain.deltaBytes });
+  }
+
   recordDelta(key: string, version: string, value: unknown[], bytes: number): void {
     const previous = this.stored.get(key);
     if (previous === undefined) return;

@@ -123,7 +123,23 @@ export class SqliteSaver extends BaseCheckpointSaver {
     } catch (err) {
       throw fromNativeError(err, location);
     }
-    return row ? this.toTuple(row) : undefined;
+    if (!row) return undefined;
+    const tuple = await this.toTuple(row);
+    // The messages LangGraph reads here are the ones its reducer will keep by reference in the
+    // next value: remember them so that value is stored as a delta.
+    if (this.deltas) {
+      for (const blob of row.blobs) {
+        const value = tuple.checkpoint.channel_values[blob.channel];
+        if (Array.isArray(value) && blob.blobType === "json") {
+          this.deltas.recordRead(ListDeltaTracker.key(row.checkpoint.threadId, row.checkpoint.checkpointNs, blob.channel), blob.version, value, {
+            depth: blob.deltaDepth,
+            snapshotBytes: blob.snapshotBytes,
+            deltaBytes: blob.deltaBytes,
+          });
+        }
+      }
+    }
+    return tuple;
   }
 
   async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {

@@ -256,6 +256,16 @@ impl CheckpointStore {
         })
     }
 
+    /// Moves the WAL into the database file and truncates it (called on close, so the file on
+    /// disk is complete and compact even while other handles keep the store alive).
+    pub fn checkpoint_wal(&self) -> Result<()> {
+        if self.path.is_some() {
+            lock(&self.readers).clear();
+            lock(&self.writer).execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        }
+        Ok(())
+    }
+
     /// Path of the database file, `None` in memory.
     pub fn path(&self) -> Option<&str> {
         self.path.as_deref()
@@ -520,10 +530,15 @@ fn select_blob(
         return Ok(None);
     }
     if blob_type != DELTA_TYPE {
+        let snapshot_bytes = value.len() as u64;
         return Ok(Some(BlobRow {
             channel: channel.to_owned(),
+            version: version.to_owned(),
             blob_type,
             value,
+            delta_depth: 0,
+            snapshot_bytes,
+            delta_bytes: 0,
         }));
     }
     let where_ = format!("channel {channel:?} version {version} of thread {thread_id:?}");
@@ -549,8 +564,12 @@ fn select_blob(
         let value = delta::splice(&base_value, &links, &where_)?;
         return Ok(Some(BlobRow {
             channel: channel.to_owned(),
+            version: version.to_owned(),
             blob_type: base_type,
             value,
+            delta_depth: u32::try_from(links.len()).unwrap_or(u32::MAX),
+            snapshot_bytes: base_value.len() as u64,
+            delta_bytes: links.iter().map(|l| l.value.len() as u64).sum(),
         }));
     }
 }

@@ -66,8 +66,15 @@ pub struct CheckpointRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlobRow {
     pub channel: String,
+    /// Storage key of the version.
+    pub version: String,
     pub blob_type: String,
     pub value: Vec<u8>,
+    /// How many list deltas were spliced onto the full value (0 when stored whole).
+    pub delta_depth: u32,
+    /// Size of the full value the chain starts from, and of the deltas on it.
+    pub snapshot_bytes: u64,
+    pub delta_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
