@@ -3,6 +3,7 @@
 # cargo fmt/clippy/test for the crates, tsc + vitest for each package, and checks that the
 # committed napi loader is what the build generates.
 set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
 source scripts/ensure-pnpm.sh
 
