@@ -60,7 +60,7 @@ async function walkthrough(): Promise<void> {
   console.log("   interrupted, asking:", pending);
 
   console.log("2. Resume with the decision (a new saver on the same file, as after a restart).");
-  saver.close();
+  await saver.close();
   const reopened = SqliteSaver.fromConnString(join(DATA_DIR, "demo.sqlite"));
   const resumed = await buildGraph(reopened, true).invoke(new Command({ resume: "approve" }), config);
   console.log("   answer:", resumed.messages.at(-1)?.content);
@@ -73,10 +73,10 @@ async function walkthrough(): Promise<void> {
       `   step ${String(snapshot.metadata?.step).padStart(2)}  ${String(snapshot.metadata?.source).padEnd(6)} next=[${snapshot.next.join(",")}]  ${what}`,
     );
   }
-  reopened.close();
+  await reopened.close();
 }
 
-async function timeTurns(name: string, checkpointer: BaseCheckpointSaver, close: () => void, file: string, turns: number) {
+async function timeTurns(name: string, checkpointer: BaseCheckpointSaver, close: () => unknown, file: string, turns: number) {
   const graph = buildGraph(checkpointer, false);
   const config = { configurable: { thread_id: `timing-${name}` } };
   const started = performance.now();
@@ -84,7 +84,7 @@ async function timeTurns(name: string, checkpointer: BaseCheckpointSaver, close:
     await graph.invoke({ messages: [new HumanMessage(`Turn ${i}: what is the weather in Oslo?`)] }, config);
   }
   const ms = performance.now() - started;
-  close(); // checkpoints the WAL into the file, so the size below is the data's
+  await close(); // checkpoints the WAL into the file, so the size below is the data's
   return { name, msPerTurn: ms / turns, mb: fileSize(file) / 1e6 };
 }
 

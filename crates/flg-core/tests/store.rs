@@ -153,7 +153,29 @@ fn list_filters_on_any_metadata_key_and_pages() {
     };
     assert_eq!(ids(&before), vec!["04", "03", "02"]);
     let page = store.list(&ListQuery { limit: None, ..all }).unwrap();
-    assert_eq!(page.next_offset, None);
+    assert_eq!(page.next, None);
+}
+
+#[test]
+fn pages_resume_after_the_last_row_even_when_writes_interleave() {
+    let (_dir, store) = temp_store();
+    for i in 0..600 {
+        store.put(checkpoint("t", &format!("{i:04}"), None, "{}", vec![])).unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut query = ListQuery { thread_id: Some("t".into()), ..Default::default() };
+    loop {
+        let page = store.list(&query).unwrap();
+        seen.extend(page.tuples.iter().map(|t| t.checkpoint.checkpoint_id.clone()));
+        // Newer checkpoints written mid-listing must not shift the listing.
+        store.put(checkpoint("t", &format!("9{:03}", seen.len()), None, "{}", vec![])).unwrap();
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..600).rev().map(|i| format!("{i:04}")).collect();
+    assert_eq!(seen, expected);
 }
 
 #[test]
@@ -162,7 +184,8 @@ fn listing_a_thread_never_sorts_it() {
     store.put(checkpoint("t", "1", None, "{}", vec![])).unwrap();
     let conn = Connection::open(dir.path().join("store.sqlite")).unwrap();
     for sql in [
-        "SELECT * FROM flg_checkpoints WHERE thread_id = 't' ORDER BY checkpoint_id DESC",
+        "SELECT * FROM flg_checkpoints WHERE thread_id = 't' ORDER BY checkpoint_id DESC, checkpoint_ns DESC",
+        "SELECT * FROM flg_checkpoints WHERE thread_id = 't' AND (checkpoint_id, checkpoint_ns) < ('x', '') ORDER BY checkpoint_id DESC, checkpoint_ns DESC",
         "SELECT * FROM flg_checkpoints WHERE thread_id = 't' AND checkpoint_ns = '' AND checkpoint_id < 'x' ORDER BY checkpoint_id DESC",
     ] {
         let plan: Vec<String> = conn

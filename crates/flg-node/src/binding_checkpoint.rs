@@ -2,11 +2,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use flg_core::checkpoint::ListPage;
 use flg_core::checkpoint::{
     BlobRow, ChannelBlob, CheckpointStore, DeltaChannelHistory, ListQuery, PutCheckpoint,
     PutWrites, StoreOptions, Synchronous, TupleRow, WriteItem, WriteRow,
 };
+use flg_core::checkpoint::{ListCursor, ListPage};
 use napi::bindgen_prelude::{AsyncTask, Buffer, ToNapiValue, TypeName};
 use napi::{Env, Error, Status, Task};
 use napi_derive::napi;
@@ -154,8 +154,16 @@ pub struct BindingTupleRow {
 #[napi(object)]
 pub struct BindingListPage {
     pub tuples: Vec<BindingTupleRow>,
-    /// Pass back as `offset` to continue; absent when the listing is complete.
-    pub next_offset: Option<i64>,
+    /// Pass back as `after` to continue; absent when the listing is complete.
+    pub next: Option<BindingListCursor>,
+}
+
+/// Position of a row in a listing.
+#[napi(object)]
+pub struct BindingListCursor {
+    pub checkpoint_id: String,
+    pub thread_id: String,
+    pub checkpoint_ns: String,
 }
 
 /// Arguments of `list`.
@@ -167,8 +175,8 @@ pub struct BindingListQuery {
     /// JSON object of metadata keys and values that must match.
     pub filter: Option<String>,
     pub limit: Option<u32>,
-    /// From a previous page's `nextOffset`. @default 0
-    pub offset: Option<i64>,
+    /// A previous page's `next`: continue after that row.
+    pub after: Option<BindingListCursor>,
 }
 
 /// Per-channel history for LangGraph's `getDeltaChannelHistory`.
@@ -313,9 +321,11 @@ impl StoreJob for ListJob {
     fn into_js(page: ListPage) -> BindingListPage {
         BindingListPage {
             tuples: page.tuples.into_iter().map(tuple_to_js).collect(),
-            next_offset: page
-                .next_offset
-                .map(|o| i64::try_from(o).unwrap_or(i64::MAX)),
+            next: page.next.map(|c| BindingListCursor {
+                checkpoint_id: c.checkpoint_id,
+                thread_id: c.thread_id,
+                checkpoint_ns: c.checkpoint_ns,
+            }),
         }
     }
 }
@@ -470,10 +480,11 @@ impl NativeCheckpointStore {
             before: query.before,
             filter: query.filter,
             limit: query.limit,
-            offset: query
-                .offset
-                .and_then(|o| u64::try_from(o).ok())
-                .unwrap_or(0),
+            after: query.after.map(|c| ListCursor {
+                checkpoint_id: c.checkpoint_id,
+                thread_id: c.thread_id,
+                checkpoint_ns: c.checkpoint_ns,
+            }),
         }))
     }
 

@@ -41,7 +41,11 @@ export function fromNativeError(err: unknown, location: FlgErrorLocation = {}): 
   if (!(err instanceof Error)) return err;
   const match = NATIVE_CODE.exec(err.message);
   if (!match) return err;
-  return new FlgCheckpointError(match[1] as FlgErrorCode, match[2], location, { cause: err });
+  // Errors raised while rebuilding a value in Rust (list deltas) name the channel in the message.
+  const channel = location.channel ?? /channel "((?:[^"\\]|\\.)*)"/.exec(match[2])?.[1];
+  const code = match[1] as FlgErrorCode;
+  const readError = code === "FLG_INVALID_JSON" || code === "FLG_SCHEMA";
+  return new FlgCheckpointError(readError && channel !== undefined ? "FLG_DESERIALIZE" : code, match[2], { ...location, ...(channel !== undefined ? { channel } : {}) }, { cause: err });
 }
 
 /** Describes a location for messages: `channel "messages" of checkpoint 1ef… (thread "t1")`. */

@@ -10,6 +10,7 @@ export type NativeWriteRow = Core.BindingWriteRow;
 export type NativeBlobRow = Core.BindingBlobRow;
 export type NativeStoreOptions = Core.BindingStoreOptions;
 export type NativeChannelBlob = Core.BindingChannelBlob;
+export type NativeListCursor = Core.BindingListCursor;
 
 export function openNativeStore(path: string, options: NativeStoreOptions): NativeStore {
   const core = requireCore("@flg/core") as typeof Core;

@@ -21,6 +21,7 @@ import {
   openNativeStore,
   type NativeBlobRow,
   type NativeChannelBlob,
+  type NativeListCursor,
   type NativeStore,
   type NativeTupleRow,
   type NativeWriteRow,
@@ -68,6 +69,9 @@ export class SqliteSaver extends BaseCheckpointSaver {
   private readonly store: NativeStore;
   private readonly fast: FastJsonPlusSerializer | undefined;
   private readonly deltas: ListDeltaTracker | undefined;
+  /** Operations started and not yet settled; `close()` lets them finish first. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | undefined;
 
   constructor(pathOrOptions: string | SqliteSaverOptions | { name: string } = {}, serde?: SerializerProtocol) {
     const options: SqliteSaverOptions =
@@ -104,16 +108,40 @@ export class SqliteSaver extends BaseCheckpointSaver {
     return this.store.path;
   }
 
-  /** Closes the database once pending operations finish. */
-  close(): void {
-    this.store.close();
+  /**
+   * Closes the database once the operations already started finish (their promises settle as
+   * usual); calls made after `close()` fail with `FLG_CLOSED`. The WAL is folded into the file.
+   */
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([...this.inFlight]).then(() => {
+      try {
+        this.store.close();
+      } catch (err) {
+        throw fromNativeError(err);
+      }
+    });
+    return this.closing;
+  }
+
+  /** Runs `operation` as an in-flight call, refused once `close()` was called. */
+  private track<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new FlgCheckpointError("FLG_CLOSED", "the checkpoint store is closed"));
+    const running = operation();
+    this.inFlight.add(running);
+    const forget = () => this.inFlight.delete(running);
+    running.then(forget, forget);
+    return running;
   }
 
   override getNextVersion(current: number | undefined): number {
     return nextChannelVersion(current);
   }
 
-  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+  getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    return this.track(() => this.getTupleNow(config));
+  }
+
+  private async getTupleNow(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const { thread_id, checkpoint_ns = "", checkpoint_id } = config.configurable ?? {};
     if (thread_id === undefined || thread_id === null) return undefined;
     const location = { threadId: String(thread_id), checkpointNs: checkpoint_ns, checkpointId: checkpoint_id };
@@ -148,7 +176,7 @@ export class SqliteSaver extends BaseCheckpointSaver {
     const checkpointNs = config.configurable?.checkpoint_ns;
     const definedFilter = Object.fromEntries(Object.entries(filter ?? {}).filter(([, value]) => value !== undefined));
     let remaining = limit && limit > 0 ? limit : undefined;
-    let offset = 0;
+    let after: NativeListCursor | undefined;
     for (;;) {
       let page;
       try {
@@ -158,7 +186,7 @@ export class SqliteSaver extends BaseCheckpointSaver {
           before: before?.configurable?.checkpoint_id ?? undefined,
           filter: Object.keys(definedFilter).length > 0 ? this.stringifyFilter(definedFilter) : undefined,
           limit: remaining,
-          offset,
+          after,
         });
       } catch (err) {
         throw fromNativeError(err, { threadId });
@@ -168,12 +196,16 @@ export class SqliteSaver extends BaseCheckpointSaver {
         remaining -= page.tuples.length;
         if (remaining <= 0) return;
       }
-      if (page.nextOffset === null || page.nextOffset === undefined) return;
-      offset = page.nextOffset;
+      if (!page.next) return;
+      after = page.next;
     }
   }
 
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+    return this.track(() => this.putNow(config, checkpoint, metadata, newVersions));
+  }
+
+  private async putNow(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
     if (!config.configurable) throw new FlgCheckpointError("FLG_INVALID_ARGUMENT", "Empty configuration supplied.");
     const { thread_id, checkpoint_ns = "", checkpoint_id: parentId } = config.configurable;
     if (thread_id === undefined || thread_id === null || thread_id === "")
@@ -230,13 +262,17 @@ export class SqliteSaver extends BaseCheckpointSaver {
       if (!(mapped instanceof FlgCheckpointError && mapped.code === "FLG_DELTA_BASE_MISSING")) throw mapped;
       // The base of a delta disappeared (thread deleted elsewhere): write full values instead.
       this.deltas?.forgetThread(threadId);
-      return this.put(config, checkpoint, metadata, newVersions);
+      return this.putNow(config, checkpoint, metadata, newVersions);
     }
     for (const record of pendingDeltas) record();
     return { configurable: { thread_id: threadId, checkpoint_ns, checkpoint_id: checkpoint.id } };
   }
 
-  async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ""): Promise<void> {
+  putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ""): Promise<void> {
+    return this.track(() => this.putWritesNow(config, writes, taskId, taskPath));
+  }
+
+  private async putWritesNow(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath: string): Promise<void> {
     if (!config.configurable) throw new FlgCheckpointError("FLG_INVALID_ARGUMENT", "Empty configuration supplied.");
     const { thread_id, checkpoint_ns = "", checkpoint_id } = config.configurable;
     if (!thread_id) throw new FlgCheckpointError("FLG_INVALID_ARGUMENT", "Missing thread_id field in config.configurable.");
@@ -264,7 +300,11 @@ export class SqliteSaver extends BaseCheckpointSaver {
     }
   }
 
-  async deleteThread(threadId: string): Promise<void> {
+  deleteThread(threadId: string): Promise<void> {
+    return this.track(() => this.deleteThreadNow(threadId));
+  }
+
+  private async deleteThreadNow(threadId: string): Promise<void> {
     this.deltas?.forgetThread(String(threadId));
     try {
       await this.store.deleteThread(String(threadId));
@@ -273,7 +313,11 @@ export class SqliteSaver extends BaseCheckpointSaver {
     }
   }
 
-  override async getDeltaChannelHistory(options: { config: RunnableConfig; channels: string[] }): Promise<Record<string, DeltaChannelHistory>> {
+  override getDeltaChannelHistory(options: { config: RunnableConfig; channels: string[] }): Promise<Record<string, DeltaChannelHistory>> {
+    return this.track(() => this.deltaChannelHistoryNow(options));
+  }
+
+  private async deltaChannelHistoryNow(options: { config: RunnableConfig; channels: string[] }): Promise<Record<string, DeltaChannelHistory>> {
     const { config, channels } = options;
     if (channels.length === 0) return {};
     const { thread_id, checkpoint_ns = "", checkpoint_id } = config.configurable ?? {};

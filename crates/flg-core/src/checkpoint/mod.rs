@@ -15,6 +15,6 @@ mod types;
 
 pub use store::{CheckpointStore, StoreOptions, Synchronous};
 pub use types::{
-    BlobRow, ChannelBlob, CheckpointRow, DeltaChannelHistory, ListPage, ListQuery, PutCheckpoint,
-    PutWrites, TupleRow, WriteItem, WriteRow,
+    BlobRow, ChannelBlob, CheckpointRow, DeltaChannelHistory, ListCursor, ListPage, ListQuery,
+    PutCheckpoint, PutWrites, TupleRow, WriteItem, WriteRow,
 };

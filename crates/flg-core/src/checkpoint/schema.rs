@@ -21,7 +21,7 @@ CREATE TABLE flg_checkpoints (
   PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
 );
 -- list(thread) across namespaces walks this index instead of sorting the thread.
-CREATE INDEX flg_checkpoints_thread_id ON flg_checkpoints (thread_id, checkpoint_id);
+CREATE INDEX flg_checkpoints_thread_id ON flg_checkpoints (thread_id, checkpoint_id, checkpoint_ns);
 CREATE TABLE flg_blobs (
   thread_id TEXT NOT NULL,
   checkpoint_ns TEXT NOT NULL,

@@ -12,8 +12,8 @@ use super::delta::{self, DeltaLink, DELTA_TYPE};
 use super::filter::MetadataFilter;
 use super::group_commit::{lock, GroupCommit};
 use super::types::{
-    BlobRow, CheckpointRow, DeltaChannelHistory, ListPage, ListQuery, PutCheckpoint, PutWrites,
-    TupleRow, WriteRow,
+    BlobRow, CheckpointRow, DeltaChannelHistory, ListCursor, ListPage, ListQuery, PutCheckpoint,
+    PutWrites, TupleRow, WriteRow,
 };
 use super::{official, schema};
 use crate::{Error, Result};
@@ -131,6 +131,9 @@ impl CheckpointStore {
     }
 
     /// Checkpoints newest first, filtered on metadata; see [`ListQuery`].
+    ///
+    /// Pages resume from a cursor (the last row returned), not an offset, so checkpoints written
+    /// or deleted between pages neither repeat nor hide others.
     pub fn list(&self, query: &ListQuery) -> Result<ListPage> {
         const PAGE: u32 = 256;
         let filter = MetadataFilter::parse(query.filter.as_deref())?;
@@ -150,24 +153,45 @@ impl CheckpointStore {
                 clauses.push("checkpoint_id < ?");
                 args.push(before);
             }
-            let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-            args.push(&offset);
+            // The sort key is unique within the listing's scope and matches an index when a
+            // thread is given: (thread, ns, id) or (thread, id, ns).
+            let (order, cursor_clause) = match (&query.thread_id, &query.checkpoint_ns) {
+                (Some(_), Some(_)) => ("checkpoint_id DESC", "checkpoint_id < ?"),
+                (Some(_), None) => (
+                    "checkpoint_id DESC, checkpoint_ns DESC",
+                    "(checkpoint_id, checkpoint_ns) < (?, ?)",
+                ),
+                _ => (
+                    "checkpoint_id DESC, thread_id DESC, checkpoint_ns DESC",
+                    "(checkpoint_id, thread_id, checkpoint_ns) < (?, ?, ?)",
+                ),
+            };
+            if let Some(cursor) = &query.after {
+                clauses.push(cursor_clause);
+                args.push(&cursor.checkpoint_id);
+                match (&query.thread_id, &query.checkpoint_ns) {
+                    (Some(_), Some(_)) => {}
+                    (Some(_), None) => args.push(&cursor.checkpoint_ns),
+                    _ => {
+                        args.push(&cursor.thread_id);
+                        args.push(&cursor.checkpoint_ns);
+                    }
+                }
+            }
             let where_sql = if clauses.is_empty() {
                 String::new()
             } else {
                 format!("WHERE {}", clauses.join(" AND "))
             };
             let sql = format!(
-                "SELECT {CHECKPOINT_COLUMNS} FROM flg_checkpoints {where_sql} ORDER BY checkpoint_id DESC LIMIT -1 OFFSET ?"
+                "SELECT {CHECKPOINT_COLUMNS} FROM flg_checkpoints {where_sql} ORDER BY {order}"
             );
             let wanted = query.limit.unwrap_or(PAGE).min(PAGE) as usize;
             let mut stmt = conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(args.as_slice())?;
             let mut tuples = Vec::new();
-            let mut scanned = query.offset;
             let mut exhausted = true;
             while let Some(row) = rows.next()? {
-                scanned += 1;
                 let (checkpoint, versions) = checkpoint_from_row(row)?;
                 if !filter.matches(&checkpoint.metadata, &checkpoint.checkpoint_id)? {
                     continue;
@@ -179,10 +203,15 @@ impl CheckpointStore {
                 }
             }
             let limit_reached = query.limit.is_some_and(|l| l as usize <= tuples.len());
-            Ok(ListPage {
-                tuples,
-                next_offset: (!exhausted && !limit_reached).then_some(scanned),
-            })
+            let next = match tuples.last() {
+                Some(last) if !exhausted && !limit_reached => Some(ListCursor {
+                    checkpoint_id: last.checkpoint.checkpoint_id.clone(),
+                    thread_id: last.checkpoint.thread_id.clone(),
+                    checkpoint_ns: last.checkpoint.checkpoint_ns.clone(),
+                }),
+                _ => None,
+            };
+            Ok(ListPage { tuples, next })
         })
     }
 

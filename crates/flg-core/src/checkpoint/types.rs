@@ -106,15 +106,23 @@ pub struct ListQuery {
     pub filter: Option<String>,
     /// Maximum number of tuples to return in this page.
     pub limit: Option<u32>,
-    /// Rows already scanned by earlier pages of the same listing.
-    pub offset: u64,
+    /// Resume after this row of an earlier page (its `next`).
+    pub after: Option<ListCursor>,
 }
 
-/// One page of a listing; `next_offset` resumes it, `None` when it is exhausted.
+/// The position of a row in a listing's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCursor {
+    pub checkpoint_id: String,
+    pub thread_id: String,
+    pub checkpoint_ns: String,
+}
+
+/// One page of a listing; `next` resumes it, `None` when it is exhausted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPage {
     pub tuples: Vec<TupleRow>,
-    pub next_offset: Option<u64>,
+    pub next: Option<ListCursor>,
 }
 
 /// What one channel contributed along a checkpoint's ancestor chain (LangGraph `DeltaChannelHistory`).
