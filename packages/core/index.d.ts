@@ -76,11 +76,18 @@ export interface BindingDeltaChannelHistory {
   seed?: BindingBlobRow
 }
 
+/** Position of a row in a listing. */
+export interface BindingListCursor {
+  checkpointId: string
+  threadId: string
+  checkpointNs: string
+}
+
 /** One page of `list`. */
 export interface BindingListPage {
   tuples: Array<BindingTupleRow>
-  /** Pass back as `offset` to continue; absent when the listing is complete. */
-  nextOffset?: number
+  /** Pass back as `after` to continue; absent when the listing is complete. */
+  next?: BindingListCursor
 }
 
 /** Arguments of `list`. */
@@ -91,8 +98,8 @@ export interface BindingListQuery {
   /** JSON object of metadata keys and values that must match. */
   filter?: string
   limit?: number
-  /** From a previous page's `nextOffset`. @default 0 */
-  offset?: number
+  /** A previous page's `next`: continue after that row. */
+  after?: BindingListCursor
 }
 
 /** A checkpoint without channel values, plus the channels that changed. */
