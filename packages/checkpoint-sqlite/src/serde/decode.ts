@@ -24,7 +24,8 @@ const KEEP_ESCAPED = 2;
 type Mode = typeof RAW | typeof KWARGS | typeof KEEP_ESCAPED;
 
 const ESCAPE_KEY = "__lc_escaped__";
-const MAX_DEPTH = 2000;
+/** Above the writer's limit (1,000 counted levels, see encode.ts) so what we write reads back. */
+const MAX_DEPTH = 1200;
 
 interface Context {
   /** lc:1 objects already turned into instances by load(). */
@@ -45,6 +46,9 @@ function toPublicError(err: unknown): unknown {
   if (err instanceof NeedsAsyncLoad) return new AsyncLoadRequiredError(joinPath(err.segments), err.id);
   if (err instanceof PathFailure) {
     return new DeserializationError(err.reason, { path: joinPath(err.segments), cause: err.cause });
+  }
+  if (err instanceof RangeError) {
+    return new DeserializationError(`Stored value nested too deeply (${err.message})`, { cause: err });
   }
   return err;
 }
@@ -172,6 +176,12 @@ function reviveLangChain(o: Obj, id: readonly unknown[], depth: number, mode: Mo
     // A placeholder is inside; this walk is thrown away once load() has run.
     if (ctx.pending !== null && ctx.pending.length > pendingBefore) return undefined;
     return constructMessage(info, fields);
+  }
+  // load() looks the last id segment up on a plain module object, so "constructor" resolves to
+  // Object (and builds whatever kwargs say). Harmless today, but not a class name: refuse it.
+  const name = id[id.length - 1];
+  if (!id.every((part) => typeof part === "string") || (name as string) in Object.prototype) {
+    throw new PathFailure(`Refusing lc:1 object with id ${JSON.stringify(id)}: not a class name`);
   }
   if (ctx.pending !== null) {
     ctx.pending.push(o);

@@ -50,8 +50,8 @@ export class FastJsonPlusSerializer implements SerializerProtocol {
     throw new DeserializationError(`Unknown serialization type: ${type}`);
   }
 
-  // `any` to match SerializerProtocol.loadsTyped.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  /** Resolves lc:1 objects outside the message allow-list through LangChain's load(). */
+  // `any` (not unknown) to match SerializerProtocol.loadsTyped.
   async loadsTyped(type: string, data: Uint8Array | string): Promise<any> {
     if (type === "json") return this.parse(typeof data === "string" ? data : utf8Decoder.decode(data));
     return this.loadsTypedSync(type, data);

@@ -6,7 +6,7 @@
 // Revival is a closed set checked field by field, as in JsonPlus's reviveConstructorRecord:
 // a record is data, never an instruction to look up or call something by name.
 
-export type ConstructorRecord = {
+type ConstructorRecord = {
   lc: 2;
   type: "constructor";
   id: string[];
@@ -143,9 +143,4 @@ export function reviveConstructorRecord(record: RecordLike): unknown {
     default:
       return NOT_REVIVED;
   }
-}
-
-/** JsonPlus's test for `{lc:2,type:"undefined"}` (no other keys checked, so we do not either). */
-export function isUndefinedRecord(o: RecordLike): boolean {
-  return o.lc === 2 && o.type === "undefined";
 }
