@@ -14,3 +14,5 @@ pnpm turbo run build
 # The generated loader/typings are committed; a stale copy fails here.
 git diff --exit-code -- packages/core/index.js packages/core/index.d.ts
 pnpm turbo run test --concurrency=1
+# Tests against real services (Redis at REDIS_URL); under CI=true they must run, never skip.
+pnpm turbo run test:int --concurrency=1
