@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // import.meta.url in the CJS build (createRequire of @flg/core)
+  shims: true,
   target: "node20",
 });

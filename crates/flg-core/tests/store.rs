@@ -160,15 +160,32 @@ fn list_filters_on_any_metadata_key_and_pages() {
 fn pages_resume_after_the_last_row_even_when_writes_interleave() {
     let (_dir, store) = temp_store();
     for i in 0..600 {
-        store.put(checkpoint("t", &format!("{i:04}"), None, "{}", vec![])).unwrap();
+        store
+            .put(checkpoint("t", &format!("{i:04}"), None, "{}", vec![]))
+            .unwrap();
     }
     let mut seen = Vec::new();
-    let mut query = ListQuery { thread_id: Some("t".into()), ..Default::default() };
+    let mut query = ListQuery {
+        thread_id: Some("t".into()),
+        ..Default::default()
+    };
     loop {
         let page = store.list(&query).unwrap();
-        seen.extend(page.tuples.iter().map(|t| t.checkpoint.checkpoint_id.clone()));
+        seen.extend(
+            page.tuples
+                .iter()
+                .map(|t| t.checkpoint.checkpoint_id.clone()),
+        );
         // Newer checkpoints written mid-listing must not shift the listing.
-        store.put(checkpoint("t", &format!("9{:03}", seen.len()), None, "{}", vec![])).unwrap();
+        store
+            .put(checkpoint(
+                "t",
+                &format!("9{:03}", seen.len()),
+                None,
+                "{}",
+                vec![],
+            ))
+            .unwrap();
         match page.next {
             Some(next) => query.after = Some(next),
             None => break,
