@@ -31,6 +31,38 @@ export declare class NativeCheckpointStore {
   get path(): string | null
 }
 
+/** An HDR latency histogram (hdrhistogram crate): fixed relative error over any range, a few KB. */
+export declare class NativeHistogram {
+  /** An empty histogram; throws FLG_INVALID_ARGUMENT on options it cannot honour. */
+  constructor(options?: BindingHistogramOptions | undefined | null)
+  /** Records one value; false (not recorded) for negative, NaN or infinite values. */
+  record(value: number): boolean
+  /** Records a batch in one call; returns how many values were recorded. */
+  recordMany(values: Float64Array): number
+  /** The value below which `q` percent of the values fall (q in 0..=100); NaN when empty. */
+  percentile(q: number): number
+  /** Several percentiles at once, e.g. `[50, 95, 99]`. */
+  percentiles(qs: Float64Array): Array<number>
+  /** How many values were recorded. */
+  get count(): number
+  /** How many values were refused (negative, NaN, infinite). */
+  get rejected(): number
+  /** Smallest recorded value; NaN when empty. */
+  get min(): number
+  /** Largest recorded value; NaN when empty. */
+  get max(): number
+  /** Mean of the recorded values; NaN when empty. */
+  get mean(): number
+  /** Standard deviation of the recorded values; NaN when empty. */
+  get stdev(): number
+  /** Forgets every recorded value. */
+  reset(): void
+  /** Adds the values of another histogram of the same resolution. */
+  merge(other: NativeHistogram): void
+  /** Log-spaced bars from min to max for a chart (at most `maxBuckets`, @default 30). */
+  buckets(maxBuckets?: number | undefined | null): Array<BindingHistogramBucket>
+}
+
 /** A stored channel value. */
 export interface BindingBlobRow {
   channel: string
@@ -74,6 +106,23 @@ export interface BindingDeltaChannelHistory {
   channel: string
   writes: Array<BindingWriteRow>
   seed?: BindingBlobRow
+}
+
+/** One bar of `NativeHistogram.buckets()`: values in `[low, high)`. */
+export interface BindingHistogramBucket {
+  low: number
+  high: number
+  count: number
+}
+
+/** Options of `new NativeHistogram(options)`. */
+export interface BindingHistogramOptions {
+  /** Significant decimal digits kept for every value, 1..=5. @default 3 */
+  significantDigits?: number
+  /** Smallest distinguishable value, in the unit you record (0.001 = 1 µs when recording ms). @default 0.001 */
+  resolution?: number
+  /** Largest value expected, same unit; larger values grow the histogram. @default 3600000 */
+  highest?: number
 }
 
 /** Position of a row in a listing. */

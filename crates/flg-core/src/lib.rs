@@ -24,5 +24,6 @@
 
 pub mod checkpoint;
 pub mod error;
+pub mod histogram;
 
 pub use error::{Error, Result};

@@ -12,5 +12,7 @@
 
 mod binding_checkpoint;
 mod binding_errors;
+mod binding_histogram;
 
 pub use binding_checkpoint::*;
+pub use binding_histogram::*;

@@ -1,0 +1,11 @@
+export { cached, type CachedFunction, type CachedOptions, type CacheStats } from "./cached.js";
+export { ModelCache, type ModelCacheOptions, type ModelCacheStats } from "./model-cache.js";
+export { NodeCache, type NodeCacheOptions, type NodeCacheStats } from "./node-cache.js";
+export { LruStore, type LruStoreOptions } from "./lru-store.js";
+export type { CacheRecord, CacheStore, StoreStats, SyncCacheStore } from "./store.js";
+export { jsonCodec, type Codec } from "./codec.js";
+export { canonicalKey, canonicalArgs } from "./canonical-key.js";
+export { digest, keyFor, SHORT_KEY_MAX } from "./hash.js";
+export { estimateBytes } from "./size-of.js";
+export { FlgCacheError, isFlgCacheError, type FlgCacheErrorCode } from "./errors.js";
+export { runStoreConformance, type StoreConformanceInit } from "./conformance.js";

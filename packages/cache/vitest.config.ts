@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+// `vitest run --mode int` selects the tests that need external services;
+// the default run takes everything else. `globals: true` is required by
+// @langchain/langgraph-checkpoint-validation, which calls describe/it itself.
+export default defineConfig(({ mode }) => ({
+  test: {
+    globals: true,
+    include: mode === "int" ? ["test/**/*.int.test.ts"] : ["test/**/*.test.ts"],
+    exclude: mode === "int" ? [] : ["test/**/*.int.test.ts"],
+    // @flg/cache needs no external service: its Redis-backed tests live in @flg/cache-redis.
+    passWithNoTests: mode === "int",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+}));

@@ -1,0 +1,13 @@
+export { profile, Profiler, type ProfileOptions } from "./profile.js";
+export { ProfilerCallbackHandler } from "./callbacks.js";
+export { profileProcess, flushGlobal, type GlobalOptions } from "./global.js";
+export { ProfileSession, type SessionOptions } from "./session.js";
+export { analyze } from "./analyze.js";
+export { formatTable, formatMs } from "./format-table.js";
+export { toChromeTrace, type ChromeTrace, type TraceEvent } from "./chrome-trace.js";
+export { toHtml, type HtmlOptions } from "./html-report.js";
+export { writeReport, type WriteOptions, type WrittenFiles } from "./write.js";
+export { createHistogram, histogramBackend, type LatencyHistogram, type LatencyStats, type HistogramBucket, type HistogramBackend } from "./histogram.js";
+export { FlgProfilerError, type FlgProfilerErrorCode } from "./errors.js";
+export type * from "./report-types.js";
+export type { TaskStatus, RunStatus, IoOp } from "./records.js";
