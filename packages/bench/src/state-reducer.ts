@@ -19,9 +19,7 @@ import { pathToFileURL } from "node:url";
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { messagesStateReducer as langgraphReducer } from "@langchain/langgraph";
 
-// TODO(lead): once packages/bench/package.json depends on "@flg/state": "workspace:*", import from
-// "@flg/state". Until then, the built package (run `pnpm --filter @flg/state build` first).
-import { messagesStateReducer as oursReducer } from "../../state/dist/index.js";
+import { messagesStateReducer as oursReducer } from "@flg/state";
 import { collectGarbage, now, summarize } from "./stats.js";
 
 export interface StateReducerRow {
