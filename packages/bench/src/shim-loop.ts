@@ -27,9 +27,6 @@ import { graphConfig, loopGraph } from "./graphs.js";
 import { markLoad, otherLoadSince, waitForQuiet } from "./machine-load.js";
 import { collectGarbage, summarize, type Summary } from "./stats.js";
 
-// @flg/shim is not a dependency of @flg/bench yet: load its build by path. The shim resolves
-// @langchain/* from packages/shim, the same installed copies as this package's (pnpm store).
-const SHIM_ENTRY = new URL("../../shim/dist/index.js", import.meta.url);
 
 export type ShimLoopSaver = "none" | "official";
 
@@ -92,7 +89,10 @@ export async function runShimLoop(options: ShimLoopOptions = {}): Promise<ShimLo
   for (let round = 0; round < rounds; round += 1) {
     for (let k = 0; k < contenders.length; k += 1) {
       const { saver, shim } = contenders[(round + k) % contenders.length];
-      if (options.waitQuiet) await waitForQuiet(log, 0.05, 120_000);
+      if (options.waitQuiet) {
+        const share = await waitForQuiet(() => {}, 0.05, 120_000);
+        if (share !== undefined && share >= 0.05) log(`machine still busy after 2 min (others use ${(share * 100).toFixed(0)} % of the CPU); measuring anyway`);
+      }
       const result = runChild({ saver, shim, steps, warmupSteps: Math.min(200, steps), runs });
       const sink = samples.get(key({ saver, shim }))!;
       sink.usPerStep.push(...result.usPerStep);
@@ -134,7 +134,8 @@ function runChild(task: ChildTask): ChildResult {
 /** One child: optionally patch, warm up, then time `runs` invokes. */
 async function child(task: ChildTask): Promise<ChildResult> {
   if (task.shim) {
-    const { patchLangGraph } = (await import(SHIM_ENTRY.href)) as typeof import("../../shim/dist/index.js");
+    // Imported only in the children that measure the shim: patching is process-wide.
+    const { patchLangGraph } = await import("@flg/shim");
     const report = await patchLangGraph();
     const patched = report.entries.filter((e) => e.status === "patched" && e.copy === "esm").map((e) => e.patch);
     if (!patched.includes("messagesReducer") || !patched.includes("serializer")) {
