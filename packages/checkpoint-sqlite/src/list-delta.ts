@@ -26,7 +26,7 @@ interface StoredList {
 }
 
 /** A full value is written once a chain gets this deep, so a read splices at most this many rows. */
-const MAX_CHAIN_DEPTH = 256;
+const MAX_CHAIN_DEPTH = 1024;
 /** Threads remembered at once; the oldest is forgotten first (its next write is then full). */
 const MAX_TRACKED = 1_000;
 

@@ -19,7 +19,7 @@ CREATE TABLE flg_checkpoints (
   metadata BLOB NOT NULL,
   channel_versions TEXT NOT NULL,
   PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
-);
+) WITHOUT ROWID; -- rows are small (no values): one b-tree instead of table + key index
 -- list(thread) across namespaces walks this index instead of sorting the thread.
 CREATE INDEX flg_checkpoints_thread_id ON flg_checkpoints (thread_id, checkpoint_id, checkpoint_ns);
 CREATE TABLE flg_blobs (
@@ -44,7 +44,7 @@ CREATE TABLE flg_writes (
   type TEXT NOT NULL,
   value BLOB,
   PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
-);
+) WITHOUT ROWID; -- read by key prefix only; saves the separate key index
 -- One row per foreign layout imported into this file (the official SqliteSaver's tables).
 CREATE TABLE flg_imports (
   source TEXT PRIMARY KEY,
