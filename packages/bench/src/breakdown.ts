@@ -241,10 +241,12 @@ async function main(): Promise<void> {
   const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? Object.keys(all);
   const diagnostics: Diagnostic[] = [];
   try {
-    for (const make of only.map((name) => all[name as keyof typeof all])) {
+    for (const name of only) {
+      const make = all[name as keyof typeof all];
       if (process.argv.includes("--wait-quiet")) await waitForQuiet((line) => process.stderr.write(`${line}\n`));
       const mark = markLoad();
       const d = await make();
+      d.id = name;
       d.otherCpuShare = otherLoadSince(mark);
       diagnostics.push(d);
       process.stdout.write(`## ${d.title}\n| ${d.columns.join(" | ")} |\n${d.rows.map((r) => `| ${r.join(" | ")} |`).join("\n")}\n\n`);
@@ -257,7 +259,9 @@ async function main(): Promise<void> {
     if (!report) throw new Error("no docs/benchmarks/checkpoint.json yet: run the bench first");
     // Replace the diagnostics run now (by title), keep the others.
     const titles = new Set(diagnostics.map((d) => d.title));
-    report.diagnostics = [...(report.diagnostics ?? []).filter((d) => !titles.has(d.title)), ...diagnostics];
+    const order = Object.keys(all);
+    const rank = (d: Diagnostic) => (d.id ? order.indexOf(d.id) : order.length);
+    report.diagnostics = [...(report.diagnostics ?? []).filter((d) => !titles.has(d.title)), ...diagnostics].sort((a, b) => rank(a) - rank(b));
     writeReport(report);
   }
 }

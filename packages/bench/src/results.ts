@@ -72,6 +72,8 @@ export interface BenchReport {
 
 /** A small table of measurements that explains a result, rendered under "Diagnostics". */
 export interface Diagnostic {
+  /** Which part of breakdown.ts made it: put-get, list, timeline, database. */
+  id?: string;
   title: string;
   note: string;
   columns: string[];
