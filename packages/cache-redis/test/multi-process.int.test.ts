@@ -106,6 +106,8 @@ describe.skipIf(!available)("several Node processes sharing one Redis", () => {
     const [, , w3, w4] = workers;
     void w3.send({ op: "call", q: "crash", n: 1, delayMs: 30_000 });
     await eventually(async () => (await raw.keys(`${prefix}*:lock`)).length === 1, 10_000, "w3 to take the lock");
+    // Kill it mid-computation, not between taking the lock and starting to compute.
+    await eventually(async () => (await raw.get(`${prefix}computations:crash`)) === "1", 10_000, "w3 to start computing");
     w3.proc.kill("SIGKILL");
     const started = Date.now();
     const reply = await w4.send({ op: "call", q: "crash", n: 3, delayMs: 0 });
