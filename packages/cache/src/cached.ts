@@ -1,7 +1,7 @@
 import { canonicalArgs } from "./canonical-key.js";
 import { FlgCacheError } from "./errors.js";
 import { keyFor } from "./hash.js";
-import { LruStore } from "./lru-store.js";
+import { checkNamespace, chooseStore } from "./store-choice.js";
 import type { CacheRecord, CacheStore, SyncCacheStore } from "./store.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -108,20 +108,14 @@ export function cached<F extends AnyFn>(fn: F, options: CachedOptions<Parameters
   if (staleWhileRevalidate > 0 && ttl === undefined) {
     throw new FlgCacheError("FLG_CACHE_OPTIONS", "staleWhileRevalidate needs ttl: a value without ttl never becomes stale", { where: "cached" });
   }
-  const store: CacheStore = options.store ?? new LruStore({ maxEntries: options.maxEntries, maxBytes: options.maxBytes, sizeOf: options.sizeOf });
-  if (options.store && (options.maxEntries !== undefined || options.maxBytes !== undefined || options.sizeOf !== undefined)) {
-    throw new FlgCacheError("FLG_CACHE_OPTIONS", "maxEntries/maxBytes/sizeOf bound the default store; with `store`, set them on the store", { where: "cached" });
-  }
+  const store = chooseStore(options, "cached");
   let prefix = "";
   if (options.store) {
     const namespace = options.namespace ?? fn.name;
     if (!namespace) {
       throw new FlgCacheError("FLG_CACHE_OPTIONS", "an anonymous function sharing a store needs `namespace`, or its entries would mix with other functions'", { where: "cached" });
     }
-    if (!/^[\w.\-/@]+$/.test(namespace)) {
-      throw new FlgCacheError("FLG_CACHE_OPTIONS", `namespace ${JSON.stringify(namespace)} may only hold letters, digits and _ . - / @`, { where: "cached" });
-    }
-    prefix = `${namespace}:`;
+    prefix = `${checkNamespace(namespace, "cached")}:`;
   }
   const storeTtl = ttl === undefined ? undefined : ttl + staleWhileRevalidate;
   const useFreshUntil = staleWhileRevalidate > 0;

@@ -4,7 +4,7 @@ import type { HashKeyEncoder } from "@langchain/core/utils/hash";
 
 import { FlgCacheError } from "./errors.js";
 import { digest, keyFor } from "./hash.js";
-import { LruStore } from "./lru-store.js";
+import { checkNamespace, chooseStore } from "./store-choice.js";
 import type { CacheRecord, CacheStore, SyncCacheStore } from "./store.js";
 
 /** Options of {@link ModelCache}. */
@@ -114,14 +114,8 @@ export class ModelCache extends BaseCache<Generation[]> {
     if (!(typeof coalesceMs === "number" && coalesceMs >= 0 && Number.isFinite(coalesceMs))) {
       throw new FlgCacheError("FLG_CACHE_OPTIONS", `coalesceMs must be a non-negative number of milliseconds, got ${String(coalesceMs)}`, { where: "ModelCache" });
     }
-    if (options.store && (options.maxEntries !== undefined || options.maxBytes !== undefined || options.sizeOf !== undefined)) {
-      throw new FlgCacheError("FLG_CACHE_OPTIONS", "maxEntries/maxBytes/sizeOf bound the default store; with `store`, set them on the store", { where: "ModelCache" });
-    }
-    const namespace = options.namespace ?? "llm";
-    if (!/^[\w.\-/@]+$/.test(namespace)) {
-      throw new FlgCacheError("FLG_CACHE_OPTIONS", `namespace ${JSON.stringify(namespace)} may only hold letters, digits and _ . - / @`, { where: "ModelCache" });
-    }
-    this.store = options.store ?? new LruStore({ maxEntries: options.maxEntries, maxBytes: options.maxBytes, sizeOf: options.sizeOf });
+    this.store = chooseStore(options, "ModelCache");
+    const namespace = checkNamespace(options.namespace ?? "llm", "ModelCache");
     this.prefix = options.store ? `${namespace}:` : "";
     this.ownStore = options.store === undefined;
     this.ttl = ttl;

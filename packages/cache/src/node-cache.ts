@@ -1,7 +1,8 @@
 import { BaseCache, type CacheFullKey, type CacheNamespace, type SerializerProtocol } from "@langchain/langgraph-checkpoint";
 
 import { FlgCacheError } from "./errors.js";
-import { LruStore } from "./lru-store.js";
+import type { LruStore } from "./lru-store.js";
+import { checkNamespace, chooseStore } from "./store-choice.js";
 import type { CacheRecord, CacheStore, SyncCacheStore } from "./store.js";
 
 /** Options of {@link NodeCache}. */
@@ -104,14 +105,8 @@ export class NodeCache<V = unknown> extends BaseCache<V> {
 
   constructor(options: NodeCacheOptions = {}) {
     super(options.serde);
-    if (options.store && (options.maxEntries !== undefined || options.maxBytes !== undefined || options.sizeOf !== undefined)) {
-      throw new FlgCacheError("FLG_CACHE_OPTIONS", "maxEntries/maxBytes/sizeOf bound the default store; with `store`, set them on the store", { where: "NodeCache" });
-    }
-    const namespace = options.namespace ?? "lg";
-    if (!/^[\w.\-/@]+$/.test(namespace)) {
-      throw new FlgCacheError("FLG_CACHE_OPTIONS", `namespace ${JSON.stringify(namespace)} may only hold letters, digits and _ . - / @`, { where: "NodeCache" });
-    }
-    this.store = options.store ?? new LruStore({ maxEntries: options.maxEntries, maxBytes: options.maxBytes, sizeOf: options.sizeOf });
+    this.store = chooseStore(options, "NodeCache");
+    const namespace = checkNamespace(options.namespace ?? "lg", "NodeCache");
     this.prefix = options.store ? `${namespace}:` : "";
     this.serialize = this.store.remote || options.isolate === true;
     this.nested = options.store === undefined && !this.serialize ? (this.store as LruStore) : undefined;
