@@ -213,12 +213,16 @@ fn backup(conn: &Connection, path: &Path) -> Result<PathBuf> {
     Ok(target)
 }
 
+/// (thread, namespace, channel, integer version as text).
+type VersionSlot = (String, String, String, String);
+
 /// Gives each (channel, integer version, value) of a thread one version: the first value seen
 /// under an integer keeps it, a different value under the same integer (a fork) gets `n + k/1000`.
 #[derive(Default)]
 struct VersionRenamer {
-    assigned: HashMap<(String, String, String, String, u64), Value>,
-    forks: HashMap<(String, String, String, String), u32>,
+    /// Per (thread, ns, channel, integer version): the fingerprints of the values seen under it,
+    /// in order, with the version each was given; the position is the fork number.
+    seen: HashMap<VersionSlot, Vec<(u64, Value)>>,
 }
 
 impl VersionRenamer {
@@ -235,31 +239,28 @@ impl VersionRenamer {
         };
         let mut hasher = DefaultHasher::new();
         value.hash(&mut hasher);
-        let base = (
-            thread.to_owned(),
-            ns.to_owned(),
-            channel.to_owned(),
-            version.to_string(),
-        );
-        let key = (
-            base.0.clone(),
-            base.1.clone(),
-            base.2.clone(),
-            base.3.clone(),
-            hasher.finish(),
-        );
-        if let Some(found) = self.assigned.get(&key) {
-            return found.clone();
+        let fingerprint = hasher.finish();
+        let forks = self
+            .seen
+            .entry((
+                thread.to_owned(),
+                ns.to_owned(),
+                channel.to_owned(),
+                version.to_string(),
+            ))
+            .or_default();
+        if let Some((_, assigned)) = forks.iter().find(|(seen, _)| *seen == fingerprint) {
+            return assigned.clone();
         }
-        let forks = self.forks.entry(base).or_insert(0);
-        let renamed = if *forks == 0 {
+        let renamed = if forks.is_empty() {
             version.clone()
         } else {
-            serde_json::Number::from_f64(number + f64::from(*forks) / 1000.0)
+            #[allow(clippy::cast_precision_loss)] // a handful of forks per version
+            let fork = forks.len() as f64;
+            serde_json::Number::from_f64(number + fork / 1000.0)
                 .map_or_else(|| version.clone(), Value::Number)
         };
-        *forks += 1;
-        self.assigned.insert(key, renamed.clone());
+        forks.push((fingerprint, renamed.clone()));
         renamed
     }
 }
