@@ -66,7 +66,13 @@ pub struct CheckpointStore {
     commits: GroupCommit<WriteOp>,
 }
 
-const CHECKPOINT_COLUMNS: &str = "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata, channel_versions";
+/// Columns read by [`checkpoint_from_row`]; a macro so the fixed queries stay `&'static str`
+/// (no SQL text built on the getTuple path).
+macro_rules! checkpoint_columns {
+    () => {
+        "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata, channel_versions"
+    };
+}
 
 impl CheckpointStore {
     /// Opens (creating if needed) the database at `path`; `":memory:"` or `""` for a private
@@ -184,7 +190,8 @@ impl CheckpointStore {
                 format!("WHERE {}", clauses.join(" AND "))
             };
             let sql = format!(
-                "SELECT {CHECKPOINT_COLUMNS} FROM flg_checkpoints {where_sql} ORDER BY {order}"
+                "SELECT {} FROM flg_checkpoints {where_sql} ORDER BY {order}",
+                checkpoint_columns!()
             );
             let wanted = query.limit.unwrap_or(PAGE).min(PAGE) as usize;
             let mut stmt = conn.prepare_cached(&sql)?;
@@ -461,14 +468,18 @@ fn select_checkpoint(
 ) -> Result<Option<(CheckpointRow, Map<String, Value>)>> {
     let found = match checkpoint_id {
         Some(id) => conn
-            .prepare_cached(&format!(
-                "SELECT {CHECKPOINT_COLUMNS} FROM flg_checkpoints WHERE thread_id = ?1 AND checkpoint_ns = ?2 AND checkpoint_id = ?3"
+            .prepare_cached(concat!(
+                "SELECT ",
+                checkpoint_columns!(),
+                " FROM flg_checkpoints WHERE thread_id = ?1 AND checkpoint_ns = ?2 AND checkpoint_id = ?3"
             ))?
             .query_row(params![thread_id, checkpoint_ns, id], |row| Ok(checkpoint_from_row(row)))
             .optional()?,
         None => conn
-            .prepare_cached(&format!(
-                "SELECT {CHECKPOINT_COLUMNS} FROM flg_checkpoints WHERE thread_id = ?1 AND checkpoint_ns = ?2 ORDER BY checkpoint_id DESC LIMIT 1"
+            .prepare_cached(concat!(
+                "SELECT ",
+                checkpoint_columns!(),
+                " FROM flg_checkpoints WHERE thread_id = ?1 AND checkpoint_ns = ?2 ORDER BY checkpoint_id DESC LIMIT 1"
             ))?
             .query_row(params![thread_id, checkpoint_ns], |row| Ok(checkpoint_from_row(row)))
             .optional()?,
