@@ -7,7 +7,6 @@ const requireCore = createRequire(import.meta.url);
 export type NativeStore = Core.NativeCheckpointStore;
 export type NativeTupleRow = Core.BindingTupleRow;
 export type NativeWriteRow = Core.BindingWriteRow;
-export type NativeBlobRow = Core.BindingBlobRow;
 export type NativeStoreOptions = Core.BindingStoreOptions;
 export type NativeChannelBlob = Core.BindingChannelBlob;
 export type NativeListCursor = Core.BindingListCursor;

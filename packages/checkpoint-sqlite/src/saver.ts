@@ -19,7 +19,6 @@ import { describeLocation, FlgCheckpointError, fromNativeError, type FlgErrorLoc
 import { ListDeltaTracker } from "./list-delta.js";
 import {
   openNativeStore,
-  type NativeBlobRow,
   type NativeChannelBlob,
   type NativeListCursor,
   type NativeStore,
@@ -53,6 +52,10 @@ const DELTA_TYPE = "flg_list_delta";
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function serializeError(err: unknown, location: FlgErrorLocation): FlgCheckpointError {
+  return new FlgCheckpointError("FLG_SERIALIZE", `cannot store ${describeLocation(location)}: ${(err as Error).message}`, location, { cause: err });
 }
 
 /** A better-sqlite3 `Database` (what the official SqliteSaver's constructor takes) exposes its file as `name`. */
@@ -221,14 +224,14 @@ export class SqliteSaver extends BaseCheckpointSaver {
     for (const channel of Object.keys(newVersions)) {
       if (!(channel in checkpoint.channel_versions)) continue;
       const version = String(checkpoint.channel_versions[channel]);
+      const deltaKey = ListDeltaTracker.key(threadId, checkpoint_ns, channel);
       if (!Object.prototype.hasOwnProperty.call(values, channel)) {
         blobs.push({ channel, blobType: "empty", value: EMPTY });
-        this.deltas?.forget(ListDeltaTracker.key(threadId, checkpoint_ns, channel));
+        this.deltas?.forget(deltaKey);
         continue;
       }
       const value = values[channel];
       const location = { ...base, channel };
-      const deltaKey = ListDeltaTracker.key(threadId, checkpoint_ns, channel);
       const plan = this.deltas && Array.isArray(value) ? this.deltas.plan(deltaKey, value) : undefined;
       if (plan) {
         const bytes = this.serializeJson(plan.appended, location);
@@ -345,7 +348,7 @@ export class SqliteSaver extends BaseCheckpointSaver {
     const location = { threadId: c.threadId, checkpointNs: c.checkpointNs, checkpointId: c.checkpointId };
     const checkpoint = (await this.deserialize(c.checkpointType, c.checkpoint, { ...location, channel: "(checkpoint)" })) as Checkpoint;
     const channelValues: Record<string, unknown> = {};
-    for (const blob of row.blobs) channelValues[blob.channel] = await this.deserializeBlob(blob, location);
+    for (const blob of row.blobs) channelValues[blob.channel] = await this.deserialize(blob.blobType, blob.value, { ...location, channel: blob.channel });
     checkpoint.channel_values = channelValues;
     if (checkpoint.v < 4 && c.parentCheckpointId) await this.migratePendingSends(checkpoint, c);
     const metadata = (await this.deserialize(c.checkpointType, c.metadata, { ...location, channel: "(metadata)" })) as CheckpointMetadata;
@@ -385,16 +388,12 @@ export class SqliteSaver extends BaseCheckpointSaver {
     return [write.taskId, write.channel, await this.deserialize(write.writeType, write.value, { taskId: write.taskId, channel: write.channel })];
   }
 
-  private deserializeBlob(blob: NativeBlobRow, location: FlgErrorLocation): Promise<unknown> | unknown {
-    return this.deserialize(blob.blobType, blob.value, { ...location, channel: blob.channel });
-  }
-
   private async serialize(value: unknown, location: FlgErrorLocation): Promise<[string, Buffer]> {
     try {
       const [type, bytes] = this.fast ? this.fast.dumpsTypedSync(value) : await this.serde.dumpsTyped(value);
       return [type, toBuffer(bytes)];
     } catch (err) {
-      throw new FlgCheckpointError("FLG_SERIALIZE", `cannot store ${describeLocation(location)}: ${(err as Error).message}`, location, { cause: err });
+      throw serializeError(err, location);
     }
   }
 
@@ -402,7 +401,7 @@ export class SqliteSaver extends BaseCheckpointSaver {
     try {
       return Buffer.from(this.fast!.stringify(value), "utf8");
     } catch (err) {
-      throw new FlgCheckpointError("FLG_SERIALIZE", `cannot store ${describeLocation(location)}: ${(err as Error).message}`, location, { cause: err });
+      throw serializeError(err, location);
     }
   }
 
